@@ -1,0 +1,31 @@
+/**
+ * OpenTelemetry for Duka services: traces with the HTTP, pg, ioredis and Fastify instrumentations, exported by
+ * OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (DESIGN §8). Without it, spans are still made (ids reach
+ * logs and NATS headers) but nothing is exported. Start it first in main.ts, before other imports do work.
+ */
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+
+export interface Telemetry {
+  shutdown(): Promise<void>;
+}
+
+export function startTelemetry(service: string, env: Record<string, string | undefined> = process.env): Telemetry {
+  if (env.OTEL_SDK_DISABLED === 'true') return { shutdown: async () => {} };
+  const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const sdk = new NodeSDK({
+    serviceName: service,
+    ...(exporting ? { traceExporter: new OTLPTraceExporter() } : {}),
+    instrumentations: [
+      getNodeAutoInstrumentations({
+        // Only what Duka's traces need; the file system and DNS spans are noise.
+        '@opentelemetry/instrumentation-fs': { enabled: false },
+        '@opentelemetry/instrumentation-dns': { enabled: false },
+        '@opentelemetry/instrumentation-net': { enabled: false },
+      }),
+    ],
+  });
+  sdk.start();
+  return { shutdown: () => sdk.shutdown() };
+}

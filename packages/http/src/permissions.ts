@@ -8,7 +8,7 @@ import type { Principal } from '@duka/secrets';
  */
 export const rolePermissions: Record<NonNullable<Principal['role']>, readonly string[]> = {
   owner: ['*'],
-  staff: ['products:read', 'products:write', 'orders:read', 'payments:read', 'refunds:create'],
+  staff: ['products:read', 'products:write', 'orders:read', 'payments:read', 'refunds:create', 'notifications:read'],
   viewer: ['products:read', 'orders:read', 'payments:read'],
 };
 

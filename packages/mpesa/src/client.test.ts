@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import t from 'tap';
+import t, { type Test } from 'tap';
 // The simulator depends on this package, so the test reaches it by path instead of a cyclic workspace dependency.
 import { buildSim } from '../../daraja-sim/src/app.js';
 import { DarajaClient, type DarajaClientOptions } from './client.js';
@@ -16,7 +16,7 @@ import { parseStkCallback } from './stk-callback.js';
 const creds = { consumerKey: 'ck-test', consumerSecret: 'cs-test', shortcode: '174379', passkey: 'pk-test-passkey' };
 const DELAY = 60;
 
-async function startSim(t: Tap.Test) {
+async function startSim(t: Test) {
   const sim = buildSim({ ...creds, callbackDelayMs: DELAY, callbackRetryDelaysMs: [20, 20, 20] });
   await sim.listen({ port: 0, host: '127.0.0.1' });
   t.teardown(() => sim.close());
@@ -24,13 +24,13 @@ async function startSim(t: Tap.Test) {
   return { sim, baseUrl };
 }
 
-function client(t: Tap.Test, baseUrl: string, extra: Partial<DarajaClientOptions> = {}): DarajaClient {
+function client(t: Test, baseUrl: string, extra: Partial<DarajaClientOptions> = {}): DarajaClient {
   const c = new DarajaClient({ baseUrl, ...creds, timeoutMs: 2_000, ...extra });
   t.teardown(() => c.close());
   return c;
 }
 
-async function receiver(t: Tap.Test): Promise<{ url: string; bodies: unknown[] }> {
+async function receiver(t: Test): Promise<{ url: string; bodies: unknown[] }> {
   const bodies: unknown[] = [];
   const server: Server = createServer((req, res) => {
     let data = '';

@@ -39,7 +39,7 @@ export function parseDarajaError(body: unknown): ParseResult<DarajaErrorEnvelope
   return runSchema(envelopeSchema, body);
 }
 
-/** True for a spike-arrest (rate limit) error code (`500.003.02` and its `500.003.*` siblings). */
+/** True for Daraja's spike-arrest (rate limit) error code `500.003.02` (`500.003.1001` is a plain server error). */
 export function isSpikeArrest(errorCode: string): boolean {
-  return errorCode.startsWith('500.003.');
+  return errorCode.trim() === DARAJA_ERROR_CODES.spikeArrest;
 }

@@ -11,8 +11,12 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
+let started: Telemetry | undefined;
+
+/** Starts the SDK once per process (register.ts may already have started it, before any module loaded). */
 export function startTelemetry(service: string, env: Record<string, string | undefined> = process.env): Telemetry {
-  if (env.OTEL_SDK_DISABLED === 'true') return { shutdown: async () => {} };
+  if (started) return started;
+  if (env.OTEL_SDK_DISABLED === 'true') return (started = { shutdown: async () => {} });
   const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   const sdk = new NodeSDK({
     serviceName: service,
@@ -27,5 +31,5 @@ export function startTelemetry(service: string, env: Record<string, string | und
     ],
   });
   sdk.start();
-  return { shutdown: () => sdk.shutdown() };
+  return (started = { shutdown: () => sdk.shutdown() });
 }

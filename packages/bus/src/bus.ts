@@ -68,6 +68,13 @@ export interface BusOptions {
 const defaultBackoff = [1_000, 5_000, 15_000, 30_000];
 
 /**
+ * Thrown by a handler for a message that no retry can fix (undecodable, wrong tenant): it goes to the DLQ at once.
+ */
+export class PermanentFailure extends Error {
+  override readonly name = 'PermanentFailure';
+}
+
+/**
  * One NATS connection per service with JetStream streams, durable pull consumers, KV buckets and request/reply.
  * Code speaks logical subjects (`evt.>`); with a namespace (tests) they become `<ns>.evt.>` and stream
  * names `<ns>_EVENTS`, so a test run never meets a running stack's messages.
@@ -192,7 +199,7 @@ export class Bus {
       await withConsumerSpan(m.subject, m.headers, () => opts.handler(msg));
       m.ack();
     } catch (err) {
-      if (msg.deliveryCount >= maxDeliver) {
+      if (msg.deliveryCount >= maxDeliver || err instanceof PermanentFailure) {
         log.error({ err, attempts: msg.deliveryCount }, 'message failed its last attempt: moving to DLQ');
         await this.#deadLetter(m, opts, err as Error).catch((e) => log.error({ err: e }, 'DLQ publish failed'));
         m.term();

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { randomUUID } from 'node:crypto';
-import { Bus, destroyNamespace, OutboxRelay, type BusMessage } from '@duka/bus';
+import { Bus, destroyNamespace, OutboxRelay, PermanentFailure, type BusMessage } from '@duka/bus';
 import { createDbPool, enqueue, sql, withTenant } from '@duka/db';
 import { createLogger } from '@duka/log';
 import { databaseUrl, eventually, testInfra, testNamespace } from '@duka/testkit';
@@ -55,6 +55,19 @@ t.test('a failing handler is retried, then the message goes to the DLQ', async (
   t.equal(dead[0]!.headers?.get('Duka-Original-Subject'), `evt.test.fail.${tenant}`);
   t.match(dead[0]!.headers?.get('Duka-Error'), /boom/);
   t.equal(new TextDecoder().decode(dead[0]!.data), 'x');
+});
+
+t.test('a permanent failure goes to the DLQ without retries', async (t) => {
+  let attempts = 0;
+  await bus.consume({
+    stream: 'EVENTS', durable: 'poison', filter: 'evt.test.poison.>', maxDeliver: 5, backoffMs: [50],
+    handler: async () => { attempts++; throw new PermanentFailure('cannot decode'); },
+  });
+  const dead: BusMessage[] = [];
+  await bus.consume({ stream: 'DLQ', durable: 'dlq-poison', filter: 'dlq.EVENTS.poison', handler: async (m) => void dead.push(m) });
+  await bus.publish(`evt.test.poison.${tenant}`, bytes('?'), { msgId: randomUUID(), tenantId: tenant, eventType: 'test.poison' });
+  await eventually(async () => dead.length === 1);
+  t.equal(attempts, 1);
 });
 
 t.test('the outbox relay publishes committed rows with Nats-Msg-Id = outbox id, and the sweep catches stragglers', async (t) => {

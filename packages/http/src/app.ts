@@ -118,7 +118,6 @@ export function createServiceApp(opts: ServiceAppOptions): App {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdRe.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: false,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 

@@ -1,10 +1,12 @@
 /**
- * pino JSON logging with the scrubber applied to every record.
+ * pino JSON logging with personal data removed from every line (DESIGN §8).
  *
- * Each record carries `service`; request loggers add `reqId`, `traceId` and `tenant` (DESIGN §8).
+ * Each record carries `service`; request loggers add `reqId`, `traceId` and `tenant`. Sensitive field names are
+ * redacted by pino; then every finished line is scrubbed of phone numbers, emails, receipts and checkout ids,
+ * whichever field or message they hide in.
  */
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
-import { scrub, scrubString } from './scrub.js';
+import { redactPaths, scrub, scrubString } from './scrub.js';
 
 export { scrub, scrubString };
 export type { Logger };
@@ -23,18 +25,9 @@ export function createLogger(opts: LogOptions): Logger {
     level: opts.level ?? 'info',
     base: { service: opts.service, ...(opts.channel ? { channel: opts.channel } : {}) },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: {
-      level: (label) => ({ level: label }),
-      log: (obj) => scrub(obj) as Record<string, unknown>,
-    },
-    hooks: {
-      // Messages are scrubbed too: a careless template string must not leak a phone number.
-      logMethod(args, method) {
-        const scrubbed = args.map((a) => (typeof a === 'string' ? scrubString(a) : a)) as typeof args;
-        return method.apply(this, scrubbed);
-      },
-    },
-    serializers: { err: (e: unknown) => scrub(e) },
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    hooks: { streamWrite: scrubString },
   };
   return opts.destination ? pino(options, opts.destination) : pino(options);
 }

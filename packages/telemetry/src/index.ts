@@ -6,6 +6,14 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ExportResultCode } from '@opentelemetry/core';
+
+/** Accepts finished spans and drops them: tracing without a collector. */
+const discardSpans: SpanExporter = {
+  export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
+  shutdown: async () => {},
+};
 
 export interface Telemetry {
   shutdown(): Promise<void>;
@@ -18,9 +26,14 @@ export function startTelemetry(service: string, env: Record<string, string | und
   if (started) return started;
   if (env.OTEL_SDK_DISABLED === 'true') return (started = { shutdown: async () => {} });
   const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  // Without an endpoint the SDK would fall back to a default OTLP exporter and wait for a collector that is not
+  // there (slow shutdowns). Spans are still created, so ids reach logs and NATS headers.
+  if (!exporting) {
+    for (const signal of ['OTEL_METRICS_EXPORTER', 'OTEL_LOGS_EXPORTER']) process.env[signal] ??= 'none';
+  }
   const sdk = new NodeSDK({
     serviceName: service,
-    ...(exporting ? { traceExporter: new OTLPTraceExporter() } : {}),
+    traceExporter: exporting ? new OTLPTraceExporter() : discardSpans,
     instrumentations: [
       getNodeAutoInstrumentations({
         // Only what Duka's traces need; the file system and DNS spans are noise.

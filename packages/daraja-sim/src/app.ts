@@ -233,6 +233,8 @@ export function buildSim(options: SimOptions): FastifyInstance {
   });
 
   // --- test inspection and control ---
+  // The same probe every Duka process answers, so runners treat the simulator like the services.
+  app.get('/healthz', async () => ({ status: 'ok', service: 'daraja-sim' }));
   app.get('/sim/health', async () => ({ status: 'ok', pushes: pushes.size, tokensIssued: stats.tokensIssued }));
 
   app.get('/sim/pushes', async () => ({

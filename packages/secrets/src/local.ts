@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { KeyStore } from './keystore.js';
@@ -7,13 +7,22 @@ import type { KeyStore } from './keystore.js';
 const uuidRe = /^[0-9a-f-]{36}$/i;
 const nameRe = /^[a-z0-9-]{1,64}$/;
 
-/** Reads the master key, creating it once (mode 0600) when absent. Two processes racing both read one key. */
+/**
+ * Reads the master key, creating it once (mode 0600) when absent. The key is written to a private temp file and
+ * hard-linked into place, so a process racing this one sees either no file or the whole key, never half of it.
+ */
 function loadMasterKey(path: string): Buffer {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  try {
-    writeFileSync(path, randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  if (!existsSync(path)) {
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(tmp, randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
+    try {
+      linkSync(tmp, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      unlinkSync(tmp);
+    }
   }
   const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new Error(`key store: ${path} does not hold a 32-byte key`);

@@ -36,6 +36,9 @@ export interface StackOptions {
   sim: { consumerKey: string; consumerSecret: string; shortcode: string; passkey: string; callbackDelayMs?: number };
   logDir: string;
   logLevel?: string;
+  /** Give each process this process's environment under its own settings (`make start`: your overrides reach
+   * the services). Tests leave it off so that nothing from the developer's shell changes what they check. */
+  inheritEnv?: boolean;
   /** Extra environment per process (overrides). */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
 }
@@ -46,6 +49,15 @@ export interface RunningStack {
   /** SIGTERM every process, wait for each to exit (SIGKILL after the grace period). */
   stop(graceMs?: number): Promise<void>;
   processes: Map<ServiceName, ChildProcess>;
+}
+
+/** Signals a child's whole process group (tsx and the node process it runs). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -106,6 +118,14 @@ export function stackEnvironment(o: StackOptions, ports: Record<ServiceName, num
   return envs;
 }
 
+/** This process's environment, then the stack's settings, then any of those the developer set explicitly
+ * (except the per-process port and database, which only the stack may choose). */
+function inherited(own: Record<string, string>): NodeJS.ProcessEnv {
+  const fixed = new Set(['PORT', 'SIM_PORT', 'DATABASE_URL', 'OTEL_SERVICE_NAME']);
+  const overrides = Object.fromEntries(Object.keys(own).filter((k) => !fixed.has(k) && process.env[k]).map((k) => [k, process.env[k]]));
+  return { ...process.env, ...own, ...overrides };
+}
+
 async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -138,13 +158,13 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
 
   const stop = async (graceMs = 10_000) => {
     const all = [...processes.values()].reverse();
-    for (const child of all) if (child.exitCode === null) child.kill('SIGTERM');
+    for (const child of all) if (child.exitCode === null) signalGroup(child, 'SIGTERM');
     await Promise.all(
       all.map(
         (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+            const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
             child.once('exit', () => {
               clearTimeout(timer);
               resolve();
@@ -159,10 +179,13 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     const args = name === 'daraja-sim' ? ['src/main.ts'] : ['--import', '@duka/telemetry/register', 'src/main.ts'];
     const logFile = join(o.logDir, `${name}.log`);
     const log = createWriteStream(logFile, { flags: 'a' });
+    log.write(`=== ${name} started at ${new Date().toISOString()} (port ${ports[name]})\n`);
     const child = spawn(tsx, args, {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envs[name] },
+      env: o.inheritEnv ? inherited(envs[name]) : { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envs[name] },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C in the terminal reaches the runner, which stops the services in order.
+      detached: true,
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);

@@ -5,9 +5,14 @@
  * first bad or missing setting, prints one line naming it and stops the process (DESIGN §10).
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 export { z };
+
+/** The repository root (this file is packages/config/src/index.ts). */
+export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Settings every service shares. Spread into a service's own schema. */
 export const commonSettings = {
@@ -19,7 +24,15 @@ export const commonSettings = {
     .string()
     .regex(/^[a-z0-9]*$/, 'lowercase letters and digits only')
     .default(''),
-  KEYSTORE_PATH: z.string().min(1).default('.data/keys/master.key'),
+  // A relative path means the repository's `.data/`, whichever folder the process started in: every service
+  // must open the same local key store.
+  KEYSTORE_PATH: z
+    .string()
+    .min(1)
+    .default('.data/keys/master.key')
+    .transform((p) => resolve(repoRoot, p)),
+  VAULT_ADDR: z.url().optional(),
+  VAULT_TOKEN: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 };
 

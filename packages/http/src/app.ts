@@ -138,7 +138,8 @@ export function createServiceApp(opts: ServiceAppOptions): App {
     if (traceId) request.log = request.log.child({ traceId });
   });
 
-  app.addHook('preHandler', async (request) => {
+  // In onRequest, before the body is read: an unsigned caller learns nothing about what the route accepts.
+  app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (permission === 'none' || !permission) return;
     const p = opts.principalKey

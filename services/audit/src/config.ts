@@ -5,8 +5,6 @@ export const auditSettings = {
   ...commonSettings,
   DATABASE_URL: postgresUrl(),
   PORT: port(8085),
-  VAULT_ADDR: z.url().optional(),
-  VAULT_TOKEN: z.string().min(1).optional(),
 };
 
 export type AuditConfig = z.infer<z.ZodObject<typeof auditSettings>>;

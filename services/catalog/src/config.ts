@@ -5,8 +5,6 @@ export const catalogSettings = {
   ...commonSettings,
   PORT: port(8082),
   DATABASE_URL: postgresUrl(),
-  VAULT_ADDR: z.string().url().optional(),
-  VAULT_TOKEN: z.string().min(1).optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 };
 

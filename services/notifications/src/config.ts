@@ -5,8 +5,6 @@ export const notificationsSettings = {
   ...commonSettings,
   DATABASE_URL: postgresUrl(),
   PORT: port(8086),
-  VAULT_ADDR: z.url().optional(),
-  VAULT_TOKEN: z.string().min(1).optional(),
   /** Default delivery channel; `log` records deliveries without any network (embedded default). */
   NOTIFY_CHANNEL: z.enum(['log', 'whatsapp', 'sms']).default('log'),
   /** Time-out of one provider call. */

@@ -21,8 +21,6 @@ export const webhookSettings = {
   ...commonSettings,
   PORT: port(8084),
   DATABASE_URL: postgresUrl(),
-  VAULT_ADDR: z.string().url().optional(),
-  VAULT_TOKEN: z.string().min(1).optional(),
   /** Comma list of IPs/CIDRs Daraja may call from. Production: Safaricom's published list (see README). */
   MPESA_ALLOWED_IPS: allowList,
   /**

@@ -1,0 +1,73 @@
+/**
+ * MPESA stream consumer `payments-stk` (`mpesa.stk.>`): turns webhook-ingest's `CallbackReceived` into intent
+ * transitions. Malformed or mismatched messages are logged and acknowledged (no retry can fix them); a pending or
+ * failed STK query throws, so the message is redelivered later (and dead-lettered after the last attempt, when the
+ * reconciliation worker still settles the intent).
+ */
+import type { BusMessage } from '@duka/bus';
+import { decodeMessage, mpesaCallback, parseMpesaSubject } from '@duka/contracts';
+import { isUuid } from '@duka/db';
+import { parseStkCallback } from '@duka/mpesa';
+import type { Deps } from '../deps.js';
+import { settleFromCallback, STK_CONSUMER, type CallbackVerdict } from '../flows/settle.js';
+
+export interface StkConsumerOptions {
+  maxDeliver?: number;
+  backoffMs?: number[];
+}
+
+export function stkCallbackHandler(deps: Deps): (msg: BusMessage) => Promise<CallbackVerdict> {
+  return async (msg) => {
+    const cb = decodeMessage(mpesaCallback.schema, msg.data);
+    const subject = parseMpesaSubject(msg.subject);
+    const log = deps.logger.child({ consumer: STK_CONSUMER, tenant: cb.tenantId, reqId: cb.requestId || msg.requestId, msgId: msg.msgId });
+    if (
+      !subject ||
+      subject.kind !== 'stk' ||
+      cb.kind !== 'stk' ||
+      !isUuid(cb.tenantId) ||
+      cb.tenantId !== subject.tenantId ||
+      (msg.tenantId !== '' && msg.tenantId !== cb.tenantId)
+    ) {
+      log.error({ alert: 'mpesa_envelope_mismatch' }, 'STK callback envelope names inconsistent tenants or kinds: dropped');
+      return 'ignored';
+    }
+    if (!isUuid(cb.intentId)) {
+      log.warn('STK callback not matched to an intent: dropped');
+      return 'ignored';
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.from(cb.rawBody).toString('utf8'));
+    } catch {
+      log.error({ intent: cb.intentId }, 'STK callback body is not JSON: dropped');
+      return 'ignored';
+    }
+    const parsed = parseStkCallback(body);
+    if (!parsed.ok) {
+      log.error({ intent: cb.intentId, issues: parsed.issues.map((i) => i.path) }, 'STK callback body is malformed: dropped');
+      return 'ignored';
+    }
+    const inboxId = cb.inboxId || msg.msgId;
+    if (!inboxId) {
+      log.error({ intent: cb.intentId }, 'STK callback without an inbox id: dropped');
+      return 'ignored';
+    }
+    return settleFromCallback(deps, { tenantId: cb.tenantId, requestId: cb.requestId || msg.requestId, inboxId, log }, cb.intentId, parsed.value);
+  };
+}
+
+/** Starts the durable consumer. */
+export async function startStkConsumer(deps: Deps, opts: StkConsumerOptions = {}): Promise<void> {
+  const handle = stkCallbackHandler(deps);
+  await deps.bus.consume({
+    stream: 'MPESA',
+    durable: STK_CONSUMER,
+    filter: 'mpesa.stk.>',
+    handler: async (msg) => {
+      await handle(msg);
+    },
+    maxDeliver: opts.maxDeliver ?? 6,
+    backoffMs: opts.backoffMs ?? [2_000, 5_000, 15_000, 30_000, 60_000],
+  });
+}

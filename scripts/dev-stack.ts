@@ -8,7 +8,8 @@ import { readFileSync, renameSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEnvFile } from '@duka/config';
 import { serviceDatabases } from '@duka/db';
-import { defaultPorts, repoRoot, startStack, type ServiceName } from '@duka/testkit';
+import type { ChildProcess } from 'node:child_process';
+import { defaultPorts, repoRoot, startStack, stopChildren, type ServiceName } from '@duka/testkit';
 
 const env = { ...readEnvFile(join(repoRoot, '.data/secrets.env')), ...process.env };
 const need = (name: string) => {
@@ -28,6 +29,20 @@ for (const name of Object.keys(defaultPorts)) {
   const file = join(logDir, `${name}.log`);
   if (existsSync(file)) renameSync(file, `${file}.1`);
 }
+
+// Signals may come while the stack is still starting: track every child from its spawn, so none is left behind.
+const children = new Map<ServiceName, ChildProcess>();
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('[dev] stopping...\n');
+  await stopChildren([...children.values()].reverse());
+  process.stdout.write('[dev] stopped\n');
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
 
 const stack = await startStack({
   root: repoRoot,
@@ -49,34 +64,22 @@ const stack = await startStack({
   logDir,
   logLevel: env.LOG_LEVEL ?? 'info',
   inheritEnv: true,
+  onSpawn: (name, child) => {
+    children.set(name, child);
+    child.once('exit', (status) => {
+      if (stopping) return;
+      const file = join(logDir, `${name}.log`);
+      process.stderr.write(`[dev] ${name} exited (status ${status}); the end of ${file}:\n`);
+      process.stderr.write(readFileSync(file, 'utf8').split('\n').slice(-40).join('\n') + '\n');
+      void stop(1);
+    });
+  },
 }).catch((err: Error) => {
   process.stderr.write(`[dev] error: ${err.message}\n`);
   const log = /see (\S+)$/.exec(err.message)?.[1];
   if (log && existsSync(log)) process.stderr.write(readFileSync(log, 'utf8').split('\n').slice(-40).join('\n') + '\n');
   process.exit(1);
 });
-
-let stopping = false;
-async function stop(code: number) {
-  if (stopping) return;
-  stopping = true;
-  process.stdout.write('[dev] stopping...\n');
-  await stack.stop();
-  process.stdout.write('[dev] stopped\n');
-  process.exit(code);
-}
-
-for (const [name, child] of stack.processes) {
-  child.once('exit', (status) => {
-    if (stopping) return;
-    const file = join(logDir, `${name as ServiceName}.log`);
-    process.stderr.write(`[dev] ${name} exited (status ${status}); the end of ${file}:\n`);
-    process.stderr.write(readFileSync(file, 'utf8').split('\n').slice(-40).join('\n') + '\n');
-    void stop(1);
-  });
-}
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
 
 process.stdout.write(`
   Duka is running.

@@ -1,5 +1,5 @@
 export { DukaApi, type ApiResponse } from './api-client.js';
-export { startStack, stackEnvironment, serviceNames, defaultPorts, type StackOptions, type RunningStack, type ServiceName } from './stack.js';
+export { startStack, stopChildren, stackEnvironment, serviceNames, defaultPorts, type StackOptions, type RunningStack, type ServiceName } from './stack.js';
 /**
  * Test helpers that talk to the real Postgres, NATS and Redis (STYLE 9): where they are, the service roles'
  * connection strings on the test database, a private NATS namespace per test file, and gateway-signed headers.

@@ -4,7 +4,7 @@
  * way a service is launched is written once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -39,6 +39,8 @@ export interface StackOptions {
   /** Give each process this process's environment under its own settings (`make start`: your overrides reach
    * the services). Tests leave it off so that nothing from the developer's shell changes what they check. */
   inheritEnv?: boolean;
+  /** Called as each process is spawned, before it is healthy (a runner that must stop them on a signal). */
+  onSpawn?: (name: ServiceName, child: ChildProcess) => void;
   /** Extra environment per process (overrides). */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
 }
@@ -58,6 +60,26 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     child.kill(signal);
   }
+}
+
+/** SIGTERM to each child's group, then wait for every exit (SIGKILL after the grace period). */
+export async function stopChildren(children: ChildProcess[], graceMs = 10_000): Promise<void> {
+  // SIGTERM to tsx alone: it relays the signal to the node process it runs. Signalling the whole group would
+  // deliver it twice, and a second signal means "stop now" to a service.
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        }),
+    ),
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -156,40 +178,25 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
   const processes = new Map<ServiceName, ChildProcess>();
   const url = (n: ServiceName) => `http://127.0.0.1:${ports[n]}`;
 
-  const stop = async (graceMs = 10_000) => {
-    const all = [...processes.values()].reverse();
-    for (const child of all) if (child.exitCode === null) signalGroup(child, 'SIGTERM');
-    await Promise.all(
-      all.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
-            child.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-          }),
-      ),
-    );
-  };
+  const stop = (graceMs = 10_000) => stopChildren([...processes.values()].reverse(), graceMs);
 
   const launch = async (name: ServiceName) => {
     const cwd = name === 'daraja-sim' ? join(o.root, 'packages', 'daraja-sim') : join(o.root, 'services', name);
     const args = name === 'daraja-sim' ? ['src/main.ts'] : ['--import', '@duka/telemetry/register', 'src/main.ts'];
     const logFile = join(o.logDir, `${name}.log`);
-    const log = createWriteStream(logFile, { flags: 'a' });
-    log.write(`=== ${name} started at ${new Date().toISOString()} (port ${ports[name]})\n`);
+    // The child writes to the file itself: its logs do not depend on this process staying alive.
+    appendFileSync(logFile, `=== ${name} started at ${new Date().toISOString()} (port ${ports[name]})\n`);
+    const log = openSync(logFile, 'a');
     const child = spawn(tsx, args, {
       cwd,
       env: o.inheritEnv ? inherited(envs[name]) : { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...envs[name] },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', log, log],
       // Its own process group: a Ctrl-C in the terminal reaches the runner, which stops the services in order.
       detached: true,
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    closeSync(log);
     processes.set(name, child);
+    o.onSpawn?.(name, child);
     try {
       await waitHealthy(url(name), child, 60_000);
     } catch (err) {

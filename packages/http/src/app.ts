@@ -119,6 +119,8 @@ export function createServiceApp(opts: ServiceAppOptions): App {
       return typeof given === 'string' && requestIdRe.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // One line a request, written when it completes (onResponse below), instead of Fastify's two.
+    disableRequestLogging: true,
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -136,6 +138,13 @@ export function createServiceApp(opts: ServiceAppOptions): App {
     const span = trace.getActiveSpan();
     const traceId = span?.spanContext().traceId;
     if (traceId) request.log = request.log.child({ traceId });
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const quiet = request.routeOptions.logLevel === 'warn'; // health probes
+    const level = reply.statusCode >= 500 ? 'error' : quiet ? 'debug' : 'info';
+    const url = request.routeOptions.url ?? request.url.split('?')[0];
+    request.log[level]({ method: request.method, url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
 
   // In onRequest, before the body is read: an unsigned caller learns nothing about what the route accepts.

@@ -1,12 +1,12 @@
 /**
  * pino JSON logging with personal data removed from every line (DESIGN §8).
  *
- * Each record carries `service`; request loggers add `reqId`, `traceId` and `tenant`. Sensitive field names are
- * redacted by pino; then every finished line is scrubbed of phone numbers, emails, receipts and checkout ids,
- * whichever field or message they hide in.
+ * Each record carries `service`; request loggers add `reqId`, `traceId` and `tenant`. Every finished line has the
+ * values of sensitive fields (password, token, phone, ...) replaced and is scrubbed of phone numbers, emails,
+ * receipts and checkout ids, whichever field or message they hide in.
  */
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
-import { redactPaths, scrub, scrubString } from './scrub.js';
+import { scrub, scrubString } from './scrub.js';
 
 export { scrub, scrubString };
 export type { Logger };
@@ -26,8 +26,8 @@ export function createLogger(opts: LogOptions): Logger {
     base: { service: opts.service, ...(opts.channel ? { channel: opts.channel } : {}) },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: redactPaths, censor: '[redacted]' },
     hooks: { streamWrite: scrubString },
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  // Buffered stdout: a request does not wait for its log line to reach the pipe. pino flushes it on exit.
+  return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }));
 }

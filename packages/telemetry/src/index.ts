@@ -40,6 +40,8 @@ export function startTelemetry(service: string, env: Record<string, string | und
         '@opentelemetry/instrumentation-fs': { enabled: false },
         '@opentelemetry/instrumentation-dns': { enabled: false },
         '@opentelemetry/instrumentation-net': { enabled: false },
+        // Keep trace ids in log lines, but do not copy every line into the OTel logs pipeline: logs go to files.
+        '@opentelemetry/instrumentation-pino': { disableLogSending: true },
       }),
     ],
   });

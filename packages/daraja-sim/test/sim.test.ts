@@ -6,9 +6,16 @@ import { buildSim } from '../src/app.js';
 import { readSettings } from '../src/settings.js';
 
 const creds = { consumerKey: 'key', consumerSecret: 'secret', shortcode: '174379', passkey: 'passkey' };
-const DELAY = 50;
+// The prompt stays open this long. Generous, so "still pending" holds on a loaded machine; everything that
+// waits for a callback or a final answer polls for it instead of sleeping a fixed time.
+const DELAY = 400;
 const basic = `Basic ${Buffer.from('key:secret').toString('base64')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls until `done()` holds (or 10 s pass: the assertion after it then fails with the real state). */
+async function until(done: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done()) && Date.now() < deadline) await sleep(20);
+}
 
 async function setup(t: Test) {
   const sim = buildSim({ ...creds, callbackDelayMs: DELAY, callbackRetryDelaysMs: [20, 20, 20] });
@@ -148,7 +155,8 @@ t.test('each outcome fires the right callback (or none)', async (t) => {
     t.match(String(r.body.CheckoutRequestID), new RegExp(`^ws_CO_\\d{17}${phone}$`));
     rxs.push({ rx, checkoutId: String(r.body.CheckoutRequestID) });
   }
-  await sleep(DELAY * 4);
+  await until(() => expected.every(([, code], i) => code === null || rxs[i]!.rx.bodies.length >= 1));
+  await sleep(DELAY); // and time enough for a wrong extra callback (or one for 0000) to show
   expected.forEach(([, code], i) => {
     const { rx, checkoutId } = rxs[i]!;
     if (code === null) {
@@ -190,7 +198,8 @@ t.test('X-Sim-Outcome overrides; X-Sim-Duplicate repeats the callback', async (t
     'x-sim-duplicate': '3',
   });
   t.equal(r.status, 200);
-  await sleep(DELAY * 4);
+  await until(() => rx.bodies.length >= 3);
+  await sleep(100);
   t.equal(rx.bodies.length, 3);
   t.same(rx.bodies[0], rx.bodies[2], 'identical duplicates');
   const cb = parseStkCallback(rx.bodies[0]);
@@ -218,12 +227,12 @@ t.test('STK query: pending (HTTP 500) then final; none -> 1037 after 2x delay; u
   const pending = await query(okId);
   t.equal(pending.status, 500);
   t.match(pending.body, { errorCode: '500.001.1001', errorMessage: 'The transaction is being processed' });
-  await sleep(DELAY * 1.5);
+  await until(async () => (await query(okId)).status === 200);
   const fin = await query(okId);
   t.equal(fin.status, 200);
   t.match(fin.body, { ResponseCode: '0', ResultCode: '1019', ResultDesc: 'Transaction has expired', CheckoutRequestID: okId });
   t.equal((await query(noneId)).status, 500, 'none still pending after one delay');
-  await sleep(DELAY * 1.5);
+  await until(async () => (await query(noneId)).status === 200);
   t.match((await query(noneId)).body, { ResultCode: '1037' });
   const unknown = await query('ws_CO_000000000000000000254712345678');
   t.equal(unknown.status, 400);
@@ -234,7 +243,7 @@ t.test('failed callback deliveries are retried', async (t) => {
   const { base, token, sim } = await setup(t);
   const rx = await receiver(t, 2);
   const r = await post(base, '/mpesa/stkpush/v1/processrequest', token, pushBody('254712345678', rx.url));
-  await sleep(DELAY + 300);
+  await until(() => rx.bodies.length >= 1);
   t.equal(rx.hits(), 3);
   t.equal(rx.bodies.length, 1);
   const rec = await sim.inject({ url: `/sim/pushes/${String(r.body.CheckoutRequestID)}` });

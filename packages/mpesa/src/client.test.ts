@@ -14,7 +14,9 @@ import {
 import { parseStkCallback } from './stk-callback.js';
 
 const creds = { consumerKey: 'ck-test', consumerSecret: 'cs-test', shortcode: '174379', passkey: 'pk-test-passkey' };
-const DELAY = 60;
+// The simulated prompt stays open this long: generous, so "pending" holds on a loaded machine. Final answers are
+// polled for, not slept for.
+const DELAY = 400;
 
 async function startSim(t: Test) {
   const sim = buildSim({ ...creds, callbackDelayMs: DELAY, callbackRetryDelaysMs: [20, 20, 20] });
@@ -46,6 +48,11 @@ async function receiver(t: Test): Promise<{ url: string; bodies: unknown[] }> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls until `done()` holds (or 10 s pass: the assertion after it then fails with the real state). */
+async function until(done: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await sleep(20);
+}
 const push = (phoneE164: string, callbackUrl: string) => ({
   amountShillings: 150,
   phoneE164,
@@ -65,7 +72,7 @@ t.test('stkPush is accepted; query is pending then final; callback arrives', asy
   t.match(r.checkoutRequestId, /^ws_CO_\d{17}254712345678$/);
   t.equal(r.customerMessage, 'Success. Request accepted for processing');
   t.match(await c.stkQuery(r.checkoutRequestId), { ok: true, kind: 'pending' });
-  await sleep(DELAY * 3);
+  await until(() => rx.bodies.length === 1);
   t.match(await c.stkQuery(r.checkoutRequestId), {
     ok: true,
     kind: 'final',
@@ -89,7 +96,7 @@ t.test('query reports the outcome chosen by the phone suffix', async (t) => {
   const r = await c.stkPush(push('+254700001032', rx.url));
   t.ok(r.ok);
   if (!r.ok) return;
-  await sleep(DELAY * 3);
+  await until(() => rx.bodies.length === 1);
   t.match(await c.stkQuery(r.checkoutRequestId), { ok: true, kind: 'final', resultCode: '1032', classification: { status: 'cancelled' } });
 });
 

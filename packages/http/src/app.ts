@@ -18,7 +18,7 @@ import {
 import { trace } from '@opentelemetry/api';
 import type { Logger } from '@duka/log';
 import { verifyPrincipal, type Principal } from '@duka/secrets';
-import { AppError, httpErrors, type FieldIssue } from './errors.js';
+import { AppError, httpErrors, problemBase, type FieldIssue } from './errors.js';
 import { roleAllows, type Permission } from './permissions.js';
 
 declare module 'fastify' {
@@ -65,6 +65,18 @@ function fieldIssues(error: unknown): FieldIssue[] {
     if (v.keyword === 'unrecognized_keys' && keys) return keys.map((k) => ({ field: `${prefix}.${k}`, message: 'unknown field' }));
     return [{ field: prefix, message: v.message ?? 'invalid' }];
   });
+}
+
+/** The path of the first string holding U+0000 inside a parsed JSON value, if any. */
+function findNul(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object' || depth > 32 || Buffer.isBuffer(value)) return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    if (key.includes('\u0000')) return `${path}.${key.replaceAll('\u0000', '')}`;
+    const found = findNul(v, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function toAppError(error: FastifyError): AppError {
@@ -121,6 +133,25 @@ export function createServiceApp(opts: ServiceAppOptions): App {
     return503OnClosing: true,
     // One line a request, written when it completes (onResponse below), instead of Fastify's two.
     disableRequestLogging: true,
+    // A URL Fastify cannot route (bad percent-encoding) is bad input like any other: a problem, not a bare JSON.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(request, reply, httpErrors.BAD_URL(error.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid' : undefined));
+    },
+    // Errors before a request exists (oversized headers, garbage on the socket) still answer problem+json.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = JSON.stringify({
+        type: problemBase + (status === 431 ? 'headers-too-large' : 'bad-request'),
+        title: status === 431 ? 'The request headers are too large' : 'The request is not valid HTTP',
+        status,
+        code: status === 431 ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST',
+      });
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+          `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -162,13 +193,20 @@ export function createServiceApp(opts: ServiceAppOptions): App {
     if (!roleAllows(p.role, permission)) throw httpErrors.FORBIDDEN(`Your role may not ${permission.replace(':', ' ')}`);
   });
 
+  // Postgres text cannot hold U+0000, and no Duka field needs it: refuse it as bad input before any handler runs.
+  app.addHook('preValidation', async (request) => {
+    const where = findNul(request.body, 'body') ?? findNul(request.query, 'query') ?? findNul(request.params, 'params');
+    if (where) throw httpErrors.VALIDATION_FAILED(`${where}: must not contain the NUL character`, [{ field: where, message: 'must not contain the NUL character' }]);
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toAppError(error);
     if (problem.spec.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(request, reply, problem);
   });
 
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, httpErrors.NOT_FOUND(`No route ${request.method} ${request.url.split('?')[0]}`)));
+  // The path is not echoed back: it may hold an id or a phone number.
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, httpErrors.NOT_FOUND('There is no such route')));
 
   app.get('/healthz', { config: { permission: 'none' }, logLevel: 'warn' }, async () => ({ status: 'ok', service: opts.service }));
   app.get('/readyz', { config: { permission: 'none' }, logLevel: 'warn' }, async (_request, reply) => {

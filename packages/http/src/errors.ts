@@ -35,6 +35,7 @@ export class AppError extends Error {
 export const commonErrors = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
+  BAD_URL: { status: 400, title: 'The URL is not valid' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   FORBIDDEN: { status: 403, title: 'You may not do this' },
   NOT_FOUND: { status: 404, title: 'Not found' },

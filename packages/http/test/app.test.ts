@@ -70,3 +70,30 @@ t.test('health and readiness answer without a principal', async (t) => {
   t.equal((await app.inject('/healthz')).statusCode, 200);
   t.same((await app.inject('/readyz')).json().checks, { ok: 'ok' });
 });
+
+t.test('a NUL character anywhere in the input is a 400 naming the field, never a database error', async (t) => {
+  const app = await build();
+  const res = await app.inject({ method: 'POST', url: '/things', payload: { name: 'a\u0000b', priceCents: 1 }, headers: owner });
+  t.equal(res.statusCode, 400);
+  t.same(res.json().errors, [{ field: 'body.name', message: 'must not contain the NUL character' }]);
+  const q = await app.inject({ method: 'GET', url: '/teapot?x=%00', headers: owner });
+  t.equal(q.statusCode, 400);
+  t.equal(q.json().errors[0].field, 'query.x');
+});
+
+t.test('framework and socket-level errors are problems too, and 404 does not echo the path', async (t) => {
+  const app = await build();
+  const badUrl = await app.inject({ method: 'GET', url: '/things/%ZZ', headers: owner });
+  t.equal(badUrl.statusCode, 400);
+  t.equal(badUrl.headers['content-type'], 'application/problem+json; charset=utf-8');
+  t.equal(badUrl.json().code, 'BAD_URL');
+  const missing = await app.inject({ method: 'GET', url: '/nothing/0712345678' });
+  t.notMatch(missing.body, /0712345678/);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.teardown(() => app.close());
+  const { port } = app.server.address() as { port: number };
+  const huge = await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { 'x-big': 'a'.repeat(20_000) } });
+  t.equal(huge.status, 431);
+  t.equal(huge.headers.get('content-type'), 'application/problem+json');
+  t.match(await huge.json(), { status: 431, code: 'HEADERS_TOO_LARGE' });
+});

@@ -71,13 +71,13 @@ t.test('create, get, list and patch with roles', async (t) => {
   t.equal(patched.statusCode, 200);
   t.match(patched.json(), { name: 'Unga 2 kg', stock: null, priceCents: 25_000 });
 
-  const viewerCreate = await app.inject({ method: 'POST', url: '/v1/products', headers: await viewer(tenantA), payload: { name: 'x', priceCents: 1, currency: 'KES' } });
+  const viewerCreate = await app.inject({ method: 'POST', url: '/v1/products', headers: await viewer(tenantA), payload: { name: 'x', priceCents: 100, currency: 'KES' } });
   t.equal(viewerCreate.statusCode, 403, 'viewer cannot create');
   t.match(viewerCreate.headers['content-type'], /^application\/problem\+json/);
-  const viewerPatch = await app.inject({ method: 'PATCH', url: `/v1/products/${p.id}`, headers: await viewer(tenantA), payload: { priceCents: 1 } });
+  const viewerPatch = await app.inject({ method: 'PATCH', url: `/v1/products/${p.id}`, headers: await viewer(tenantA), payload: { priceCents: 100 } });
   t.equal(viewerPatch.statusCode, 403, 'viewer cannot patch');
 
-  const anon = await app.inject({ method: 'POST', url: '/v1/products', payload: { name: 'x', priceCents: 1, currency: 'KES' } });
+  const anon = await app.inject({ method: 'POST', url: '/v1/products', payload: { name: 'x', priceCents: 100, currency: 'KES' } });
   t.equal(anon.statusCode, 401, 'no principal: 401');
   const shopperList = await app.inject({ method: 'GET', url: '/v1/products', headers: await shopper(tenantA) });
   t.equal(shopperList.statusCode, 401, 'a shopper is not a signed-in user');
@@ -91,21 +91,21 @@ t.test('create, get, list and patch with roles', async (t) => {
 
 t.test('strict bodies', async (t) => {
   const h = await owner(tenantA);
-  const unknown = await app.inject({ method: 'POST', url: '/v1/products', headers: h, payload: { name: 'x', priceCents: 1, currency: 'KES', colour: 'red' } });
+  const unknown = await app.inject({ method: 'POST', url: '/v1/products', headers: h, payload: { name: 'x', priceCents: 100, currency: 'KES', colour: 'red' } });
   t.equal(unknown.statusCode, 400);
   t.equal(unknown.json().code, 'VALIDATION_FAILED');
   t.match(unknown.json().detail, /colour/, 'names the unknown field');
   t.match(unknown.json().errors, [{ field: 'body.colour' }]);
 
-  const usd = await app.inject({ method: 'POST', url: '/v1/products', headers: h, payload: { name: 'x', priceCents: 1, currency: 'USD' } });
+  const usd = await app.inject({ method: 'POST', url: '/v1/products', headers: h, payload: { name: 'x', priceCents: 100, currency: 'USD' } });
   t.equal(usd.statusCode, 400, 'only KES');
   t.match(usd.json().detail, /currency/);
 
-  for (const bad of [{ priceCents: 0 }, { priceCents: 1.5 }, { priceCents: '100' }, { name: '' }, { name: 'x'.repeat(201) }, { stock: -1 }]) {
-    const res = await app.inject({ method: 'POST', url: '/v1/products', headers: h, payload: { name: 'x', priceCents: 1, currency: 'KES', ...bad } });
+  for (const bad of [{ priceCents: 0 }, { priceCents: 1.5 }, { priceCents: 150 }, { priceCents: 25_000_100 }, { priceCents: '100' }, { name: '' }, { name: 'x'.repeat(201) }, { stock: -1 }]) {
+    const res = await app.inject({ method: 'POST', url: '/v1/products', headers: h, payload: { name: 'x', priceCents: 100, currency: 'KES', ...bad } });
     t.equal(res.statusCode, 400, `refuses ${JSON.stringify(bad).slice(0, 40)}`);
   }
-  const p = await create(tenantA, { name: 'x', priceCents: 1, currency: 'KES' });
+  const p = await create(tenantA, { name: 'x', priceCents: 100, currency: 'KES' });
   const patchUnknown = await app.inject({ method: 'PATCH', url: `/v1/products/${p.id}`, headers: h, payload: { tenantId: tenantB } });
   t.equal(patchUnknown.statusCode, 400);
   t.match(patchUnknown.json().detail, /tenantId/);
@@ -121,7 +121,7 @@ t.test('strict bodies', async (t) => {
 t.test('keyset pagination and the storefront', async (t) => {
   const tenant = randomUUID();
   const ids: string[] = [];
-  for (let i = 0; i < 5; i++) ids.push((await create(tenant, { name: `p${i}`, priceCents: 100 + i, currency: 'KES', published: i % 2 === 0 })).id);
+  for (let i = 0; i < 5; i++) ids.push((await create(tenant, { name: `p${i}`, priceCents: 100 * (i + 1), currency: 'KES', published: i % 2 === 0 })).id);
   const h = await owner(tenant);
   const seen: string[] = [];
   let cursor: string | null = null;
@@ -160,7 +160,7 @@ t.test('tenant B cannot see tenant A', async (t) => {
   const a = await create(tenantA, { name: 'secret', priceCents: 500, currency: 'KES', published: true });
   const hb = await owner(tenantB);
   t.equal((await app.inject({ method: 'GET', url: `/v1/products/${a.id}`, headers: hb })).statusCode, 404);
-  t.equal((await app.inject({ method: 'PATCH', url: `/v1/products/${a.id}`, headers: hb, payload: { priceCents: 1 } })).statusCode, 404);
+  t.equal((await app.inject({ method: 'PATCH', url: `/v1/products/${a.id}`, headers: hb, payload: { priceCents: 100 } })).statusCode, 404);
   const list = await app.inject({ method: 'GET', url: '/v1/products?limit=100', headers: hb });
   t.notOk(list.json().items.some((i: { id: string }) => i.id === a.id));
   const store = await app.inject({ method: 'GET', url: '/v1/store/products?limit=100', headers: await shopper(tenantB) });

@@ -146,6 +146,18 @@ t.test('tenant resolution', async (t) => {
   const bad = await get({ 'x-tenant-id': 'not-a-uuid' });
   t.equal(bad.statusCode, 400);
   t.match(bad.json(), { code: 'GATEWAY_INVALID_TENANT' });
+  const unknown = await get({ 'x-tenant-id': '00000000-0000-4000-8000-000000000000' });
+  t.equal(unknown.statusCode, 404, 'a tenant id nobody signed up with');
+  t.match(unknown.json(), { code: 'GATEWAY_UNKNOWN_TENANT' });
+});
+
+t.test('a URL the upstream could not decode, and an empty body, are forwarded or refused cleanly', async (t) => {
+  const badQuery = await get({ 'x-tenant-id': A.id }, '/v1/store/products?cursor=%ZZ');
+  t.equal(badQuery.statusCode, 400);
+  t.match(badQuery.json(), { code: 'BAD_URL' });
+  const empty = await app.inject({ method: 'POST', url: '/v1/products', headers: { 'x-tenant-id': A.id, 'content-type': 'application/json' } });
+  t.not(empty.statusCode, 500);
+  t.notMatch(empty.body, /Buffer/, 'the empty body is not sent on as a serialised Buffer');
 });
 
 t.test('absent, forged, expired and foreign tokens', async (t) => {

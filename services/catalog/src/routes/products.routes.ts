@@ -11,7 +11,14 @@ import { findProduct, listProducts } from '../store/product.store.js';
 import type { RouteDeps } from './deps.js';
 
 const name = z.string().trim().min(1).max(200);
-const priceCents = z.number().int().positive().max(2_147_483_647);
+// Prices are KES paid through M-Pesa, which takes whole shillings up to 250,000 a payment: a price that is not
+// whole shillings (or more than one payment can carry) would make the product unbuyable at checkout.
+const priceCents = z
+  .number()
+  .int()
+  .positive()
+  .max(25_000_000, 'must be at most 25000000 (KES 250,000, the M-Pesa limit)')
+  .multipleOf(100, 'must be whole shillings (a multiple of 100 cents): M-Pesa takes whole shillings');
 const stock = z.number().int().min(0).max(2_147_483_647).nullable();
 
 export const createProductBody = z

@@ -22,7 +22,10 @@ async function resolveTenant(request: FastifyRequest, directory: AuthDirectory):
   const given = request.headers['x-tenant-id'];
   if (given !== undefined) {
     if (typeof given !== 'string' || !isUuid(given)) throw errors.GATEWAY_INVALID_TENANT();
-    return given.toLowerCase();
+    const tenant = given.toLowerCase();
+    // Every tenant publishes its JWKS at signup: no JWKS, no such tenant (a clear 404, not an empty shop).
+    if (!(await directory.jwks.lookup(tenant))) throw errors.GATEWAY_UNKNOWN_TENANT();
+    return tenant;
   }
   const host = hostName(request);
   if (!host || !/^[a-z0-9.-]+$/.test(host)) return '';

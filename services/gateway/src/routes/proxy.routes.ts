@@ -61,10 +61,17 @@ export function proxyRoutes(app: App, deps: GatewayDeps, limits: RateLimiters): 
 function forward(request: FastifyRequest, reply: FastifyReply, base: string, deps: GatewayDeps): FastifyReply {
   const principal = request.principal as Principal;
   const signed = signPrincipal(deps.principalKey, principal);
-  const body = request.body instanceof Buffer && request.body.length > 0 ? request.body : undefined;
+  // reply-from decodes the URL and throws on bad percent-encoding (`?cursor=%ZZ`): that is the caller's error.
+  try {
+    decodeURIComponent(request.url);
+  } catch {
+    return sendProblem(request, reply, errors.BAD_URL('The URL has invalid percent-encoding'));
+  }
+  // The body goes on byte for byte, an empty one as empty (reply-from would otherwise serialise the Buffer object).
+  const raw = request.body instanceof Buffer ? request.body : undefined;
   return reply.from(base + request.url, {
     timeout: deps.config.UPSTREAM_TIMEOUT_MS,
-    ...(body ? { body, contentType: request.headers['content-type'] ?? 'application/octet-stream' } : {}),
+    ...(raw ? { body: raw.length > 0 ? raw : '', contentType: request.headers['content-type'] ?? 'application/octet-stream' } : {}),
     rewriteRequestHeaders: (_req, headers) => upstreamHeaders(request, headers, signed),
     onError: (_reply, { error }) => {
       request.log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'upstream unavailable');

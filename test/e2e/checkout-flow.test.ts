@@ -88,6 +88,7 @@ t.test('signup, login, product, checkout, callback, succeeded, audited, notified
   const again = await shop.shopper.checkout(key, order);
   t.equal(again.status, 202, 'the same key and body replay the first answer');
   t.equal(again.body.paymentId, checkout.body.paymentId);
+  t.equal(JSON.stringify(again.body), JSON.stringify(checkout.body), 'byte for byte the first answer');
 
   const final = await shop.shopper.waitForFinalPayment(checkout.body.paymentId);
   t.equal(final.status, 200);

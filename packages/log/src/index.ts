@@ -28,6 +28,7 @@ export function createLogger(opts: LogOptions): Logger {
     formatters: { level: (label) => ({ level: label }) },
     hooks: { streamWrite: scrubString },
   };
-  // Buffered stdout: a request does not wait for its log line to reach the pipe. pino flushes it on exit.
-  return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+  // Asynchronous stdout: a request does not wait for its log line to reach the file, yet each line is written at
+  // once (no batching), so `tail -f` and a crash lose nothing that matters. pino flushes it on exit.
+  return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: false, minLength: 0 }));
 }

@@ -40,7 +40,7 @@ export async function claimKey(
 export async function completeKey(tx: Tx, scope: string, key: string, status: number, body: unknown): Promise<boolean> {
   const row = await tx.maybeOne(sql.type(z.object({ key: z.string() }))`
     update payments.idempotency_keys
-    set state = 'completed', response_status = ${status}, response_body = ${sql.jsonb(body as never)}, updated_at = now()
+    set state = 'completed', response_status = ${status}, response_body = ${sql.json(body as never)}, updated_at = now()
     where scope = ${scope} and key = ${key} and state = 'in_flight'
     returning key`);
   return row !== null;

@@ -97,3 +97,17 @@ t.test('framework and socket-level errors are problems too, and 404 does not ech
   t.equal(huge.headers.get('content-type'), 'application/problem+json');
   t.match(await huge.json(), { status: 431, code: 'HEADERS_TOO_LARGE' });
 });
+
+t.test('keyset cursors round-trip, and a forged or malformed cursor is refused', async (t) => {
+  const { decodeCursor, encodeCursor, keysetPage } = await import('@duka/http');
+  const schema = z.object({ seq: z.number().int().min(1) });
+  t.same(decodeCursor(encodeCursor({ seq: 7 }), schema), { seq: 7 });
+  t.equal(decodeCursor(encodeCursor({ seq: -1 }), schema), null, 'out of range');
+  t.equal(decodeCursor(encodeCursor({ seq: "1' or 1=1" }), schema), null, 'wrong type');
+  t.equal(decodeCursor('%%%not-base64', schema), null);
+  const rows = [{ seq: 5 }, { seq: 4 }, { seq: 3 }];
+  const first = keysetPage(rows, 2, (r) => ({ seq: r.seq }));
+  t.same(first.items, [{ seq: 5 }, { seq: 4 }]);
+  t.same(decodeCursor(first.nextCursor!, schema), { seq: 4 });
+  t.equal(keysetPage(rows, 3, (r) => ({ seq: r.seq })).nextCursor, null, 'no next page when the fetch was not over the limit');
+});

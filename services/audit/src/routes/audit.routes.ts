@@ -1,6 +1,6 @@
 import { eventTypes } from '@duka/contracts';
 import { withTenant, type DatabasePool } from '@duka/db';
-import type { App } from '@duka/http';
+import { decodeCursor, keysetPage, type App } from '@duka/http';
 import { z } from 'zod';
 import { ChainVerifier, type Entry } from '../domain/entry.js';
 import { errors } from '../errors.js';
@@ -15,12 +15,8 @@ const listQuery = z
   })
   .strict();
 
-const encodeCursor = (seq: number) => Buffer.from(`s:${seq}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const m = /^s:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw errors.AUDIT_INVALID_CURSOR();
-  return Number(m[1]);
-}
+// Newest first: the cursor is the last entry's sequence number.
+const cursorKey = z.object({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 function view(e: Entry) {
   return {
@@ -43,11 +39,11 @@ export function auditRoutes(app: App, deps: { pool: DatabasePool }): void {
   app.get('/v1/audit', { config: { permission: 'audit:read' }, schema: { querystring: listQuery } }, async (request) => {
     const tenantId = request.principal!.tid;
     const q = request.query;
-    const beforeSeq = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    const rows = await withTenant(deps.pool, tenantId, (tx) => listEntries(tx, tenantId, { limit: q.limit, beforeSeq, action: q.action }));
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return { items: page.map(view), nextCursor: rows.length > q.limit && last ? encodeCursor(last.seq) : null };
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, cursorKey);
+    if (after === null) throw errors.AUDIT_INVALID_CURSOR();
+    const rows = await withTenant(deps.pool, tenantId, (tx) => listEntries(tx, tenantId, { limit: q.limit, beforeSeq: after?.seq, action: q.action }));
+    const { items, nextCursor } = keysetPage(rows, q.limit, (last) => ({ seq: last.seq }));
+    return { items: items.map(view), nextCursor };
   });
 
   app.get('/v1/audit/verify', { config: { permission: 'audit:read' } }, async (request) => {

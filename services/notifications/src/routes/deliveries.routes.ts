@@ -1,5 +1,5 @@
-import { isUuid, withTenant, type DatabasePool } from '@duka/db';
-import type { App } from '@duka/http';
+import { withTenant, type DatabasePool } from '@duka/db';
+import { decodeCursor, keysetPage, type App } from '@duka/http';
 import { z } from 'zod';
 import { errors } from '../errors.js';
 import { listDeliveries, type DeliveryRow } from '../store/deliveries.store.js';
@@ -11,12 +11,8 @@ const listQuery = z
   })
   .strict();
 
-const encodeCursor = (r: DeliveryRow) => Buffer.from(`${r.created_at}:${r.id}`).toString('base64url');
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  const m = /^(\d{1,15}):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m || !isUuid(m[2])) throw errors.NOTIFICATIONS_INVALID_CURSOR();
-  return { createdAt: Number(m[1]), id: m[2]! };
-}
+// Newest first: the cursor is the last delivery's (created_at, id).
+const cursorKey = z.object({ createdAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), id: z.uuid() });
 
 const view = (r: DeliveryRow) => ({
   id: r.id,
@@ -37,11 +33,11 @@ export function deliveriesRoutes(app: App, deps: { pool: DatabasePool }): void {
     { config: { permission: 'notifications:read' }, schema: { querystring: listQuery } },
     async (request) => {
       const q = request.query;
-      const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      const before = q.cursor === undefined ? undefined : decodeCursor(q.cursor, cursorKey);
+      if (before === null) throw errors.NOTIFICATIONS_INVALID_CURSOR();
       const rows = await withTenant(deps.pool, request.principal!.tid, (tx) => listDeliveries(tx, { limit: q.limit, before }));
-      const page = rows.slice(0, q.limit);
-      const last = page.at(-1);
-      return { items: page.map(view), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+      const { items, nextCursor } = keysetPage(rows, q.limit, (last) => ({ createdAt: last.created_at, id: last.id }));
+      return { items: items.map(view), nextCursor };
     },
   );
 }

@@ -135,6 +135,27 @@ t.test('each simulated M-Pesa outcome ends the payment in the right state', asyn
   );
 });
 
+t.test('two shoppers cannot both buy the last unit; a cancelled payment puts it back on sale', async (t) => {
+  const shop = await newShop();
+  const last = await shop.panel.createProduct({ name: 'Last kikoi', priceCents: 100_000, currency: 'KES', published: true, stock: 1 });
+  t.equal(last.status, 201);
+  const cart = (phone: string) => ({ items: [{ productId: last.body.id, quantity: 1 }], phone });
+  // Both shoppers will cancel the prompt (phone ending 1032), so the winner's unit comes back.
+  const [a, b] = await Promise.all([shop.shopper.checkout(randomUUID(), cart('0711111032')), shop.shopper.checkout(randomUUID(), cart('0722221032'))]);
+  t.same([a.status, b.status].sort(), [202, 422], 'one checkout holds the unit, the other is told it is gone');
+  const loser = a.status === 422 ? a : b;
+  t.match(JSON.stringify(loser.body), /OUT_OF_STOCK/);
+  const winner = a.status === 202 ? a : b;
+  t.equal((await shop.shopper.waitForFinalPayment(winner.body.paymentId)).body.status, 'cancelled');
+  const again = await eventually(async () => {
+    const res = await shop.shopper.checkout(randomUUID(), cart('0712345678'));
+    return res.status === 202 ? res : undefined;
+  }, 20_000);
+  t.equal((await shop.shopper.waitForFinalPayment(again.body.paymentId)).body.status, 'succeeded');
+  const product = await shop.panel.call<{ stock: number }>('GET', `/v1/products/${last.body.id}`);
+  t.equal(product.body.stock, 0, 'sold');
+});
+
 t.test('tenants are sealed from each other through the public API', async (t) => {
   const a = await newShop();
   const b = await newShop();

@@ -9,6 +9,8 @@ import { onShutdown } from '@duka/http';
 import { buildApp } from './app.js';
 import { catalogSettings } from './config.js';
 import { startQuoteResponder } from './rpc/quote.responder.js';
+import { startStockConsumer } from './consumers/stock.consumer.js';
+import { startHoldSweeper } from './workers/hold-sweeper.js';
 
 const telemetry = startTelemetry('catalog');
 const config = loadConfig('catalog', catalogSettings);
@@ -22,11 +24,13 @@ const relay = new OutboxRelay({ bus, pool, schema: 'catalog', logger });
 relay.start();
 
 const app = await buildApp({ logger, pool, bus, relay, principalKey: await keystore.namedKey('internal-principal') });
-const quotes = startQuoteResponder({ bus, pool, logger });
+const quotes = startQuoteResponder({ bus, pool, logger, holdPendingMs: config.STOCK_HOLD_PENDING_MS });
+await startStockConsumer({ bus, pool, logger, holdTtlMs: config.STOCK_HOLD_TTL_MS });
+const sweeper = startHoldSweeper({ pool, logger, intervalMs: config.STOCK_SWEEP_INTERVAL_MS });
 await app.listen({ port: config.PORT, host: config.HOST });
 
 onShutdown(
   logger,
-  [() => app.close(), () => quotes.stop(), () => relay.stop(), () => bus.close(), () => pool.end(), () => telemetry.shutdown()],
+  [() => app.close(), () => quotes.stop(), () => sweeper.stop(), () => relay.stop(), () => bus.close(), () => pool.end(), () => telemetry.shutdown()],
   config.SHUTDOWN_TIMEOUT_MS,
 );

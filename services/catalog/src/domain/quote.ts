@@ -1,8 +1,8 @@
 /**
  * Pricing a quote for payments (rpc.catalog.quote). Pure rules: the responder loads the products and asks here.
  *
- * Stock is checked, not reserved: a quote is a price, not a hold. Two checkouts may both be quoted the last unit;
- * payments owns what happens after (DESIGN §7 takes amounts from quotes, never from the client).
+ * A plain quote checks stock; a quote with a reservation id also holds it (rpc/quote.responder.ts, the holds in
+ * store/stock-hold.store.ts), so two checkouts cannot both take the last unit.
  */
 import type { Product } from './product.js';
 
@@ -51,16 +51,25 @@ export function checkItems(items: readonly QuoteItem[], isUuid: (v: string) => b
   return null;
 }
 
-/** Prices `items` against the tenant's `products` (already loaded by id). */
-export function priceQuote(items: readonly QuoteItem[], products: ReadonlyMap<string, Product>): Quote {
+/** Units wanted of each product (repeated lines of one product add up). */
+export function wantedUnits(items: readonly QuoteItem[]): Map<string, bigint> {
   const wanted = new Map<string, bigint>();
   for (const item of items) wanted.set(item.productId, (wanted.get(item.productId) ?? 0n) + item.quantity);
+  return wanted;
+}
+
+/**
+ * Prices `items` against the tenant's `products` (already loaded by id). `stockHeld`: this payment already holds
+ * its stock (a repeated reservation), so the stock left for others is not its concern.
+ */
+export function priceQuote(items: readonly QuoteItem[], products: ReadonlyMap<string, Product>, opts: { stockHeld?: boolean } = {}): Quote {
+  const wanted = wantedUnits(items);
   for (const [i, item] of items.entries()) {
     const p = products.get(item.productId);
     if (!p) return refuse('PRODUCT_NOT_FOUND', `items[${i}].productId ${item.productId} does not exist`);
     if (!p.published) return refuse('PRODUCT_UNAVAILABLE', `items[${i}].productId ${item.productId} is not for sale`);
     // Repeated lines of one product count together against its stock.
-    if (p.stock !== null && BigInt(p.stock) < wanted.get(item.productId)!) {
+    if (!opts.stockHeld && p.stock !== null && BigInt(p.stock) < wanted.get(item.productId)!) {
       return refuse('OUT_OF_STOCK', `items[${i}].productId ${item.productId} has not enough stock`);
     }
   }

@@ -6,13 +6,16 @@ import type { Bus } from '@duka/bus';
 import { CATALOG_QUOTE_SUBJECT, catalogQuote, decodeMessage, encodeMessage, type QuoteRequest } from '@duka/contracts';
 import { isUuid, withTenant, type DatabasePool } from '@duka/db';
 import type { Logger } from '@duka/log';
-import { checkItems, priceQuote, type Quote } from '../domain/quote.js';
+import { checkItems, priceQuote, wantedUnits, type Quote } from '../domain/quote.js';
 import { findProducts } from '../store/product.store.js';
+import { hasHolds, holdStock } from '../store/stock-hold.store.js';
 
 export interface QuoteResponderDeps {
   bus: Bus;
   pool: DatabasePool;
   logger: Logger;
+  /** How long stock stays held before the payment is known to exist (default 2 minutes). */
+  holdPendingMs?: number;
 }
 
 type Msg = Parameters<NonNullable<NonNullable<Parameters<Bus['nc']['subscribe']>[1]>['callback']>>[1];
@@ -23,7 +26,7 @@ export interface QuoteResponder {
 }
 
 /** Answers one encoded request. Exported for unit-style tests; never throws. */
-export async function answerQuote(deps: Pick<QuoteResponderDeps, 'pool' | 'logger'>, data: Uint8Array): Promise<Quote> {
+export async function answerQuote(deps: Pick<QuoteResponderDeps, 'pool' | 'logger' | 'holdPendingMs'>, data: Uint8Array): Promise<Quote> {
   let req: QuoteRequest;
   try {
     req = decodeMessage(catalogQuote.request, data);
@@ -34,12 +37,26 @@ export async function answerQuote(deps: Pick<QuoteResponderDeps, 'pool' | 'logge
   const items = req.items.map((i) => ({ productId: i.productId, quantity: i.quantity }));
   const refused = checkItems(items, isUuid);
   if (refused) return refused;
+  const reservation = req.reservationId;
+  if (reservation && !isUuid(reservation)) return { ok: false, errorCode: 'INVALID_REQUEST', errorDetail: 'reservationId must be a UUID' };
   const log = deps.logger.child({ tenant: req.tenantId, reqId: req.requestId });
   try {
-    const products = await withTenant(deps.pool, req.tenantId, (tx) =>
-      findProducts(tx, req.tenantId, [...new Set(items.map((i) => i.productId))]),
-    );
-    const quote = priceQuote(items, new Map(products.map((p) => [p.id, p])));
+    const quote = await withTenant(deps.pool, req.tenantId, async (tx) => {
+      // Asked again for the same payment (a retry): its stock is held already, hold nothing more.
+      const held = reservation ? await hasHolds(tx, reservation) : false;
+      const hold = Boolean(reservation) && !held;
+      const ids = [...new Set(items.map((i) => i.productId))];
+      // Holding locks the rows, so a concurrent checkout waits and then sees the stock that is left.
+      const products = new Map((await findProducts(tx, req.tenantId, ids, { forUpdate: hold })).map((p) => [p.id, p]));
+      const q = priceQuote(items, products, { stockHeld: held });
+      if (q.ok && hold) {
+        const limited = [...wantedUnits(items)]
+          .filter(([id]) => products.get(id)?.stock !== null)
+          .map(([productId, quantity]) => ({ productId, quantity: Number(quantity) }));
+        await holdStock(tx, req.tenantId, reservation, limited, Date.now() + (deps.holdPendingMs ?? 120_000));
+      }
+      return q;
+    });
     log.debug({ ok: quote.ok, errorCode: quote.ok ? undefined : quote.errorCode }, 'quote answered');
     return quote;
   } catch (err) {

@@ -47,11 +47,13 @@ export async function findProduct(tx: Tx, tenantId: string, id: string, opts: { 
   return row ? toProduct(row) : null;
 }
 
-export async function findProducts(tx: Tx, tenantId: string, ids: readonly string[]): Promise<Product[]> {
+/** Loads products by id; `forUpdate` locks them (in id order, so two holders never deadlock) until commit. */
+export async function findProducts(tx: Tx, tenantId: string, ids: readonly string[], opts: { forUpdate?: boolean } = {}): Promise<Product[]> {
   if (ids.length === 0) return [];
+  const lock = opts.forUpdate ? sql.fragment`order by id for update` : sql.fragment``;
   const rows = await tx.any(sql.type(productRow)`
     select ${columns} from catalog.products
-    where tenant_id = ${tenantId} and id = any(${sql.array([...ids], 'uuid')})`);
+    where tenant_id = ${tenantId} and id = any(${sql.array([...ids], 'uuid')}) ${lock}`);
   return rows.map(toProduct);
 }
 

@@ -7,13 +7,14 @@ export type QuoteResult = { ok: true; answer: QuoteAnswer } | { ok: false; probl
 
 export async function requestQuote(
   bus: Bus,
-  q: { tenantId: string; requestId: string; items: readonly CartItem[] },
+  q: { tenantId: string; requestId: string; items: readonly CartItem[]; reservationId?: string },
   timeoutMs: number,
 ): Promise<QuoteResult> {
   const data = encodeMessage(catalogQuote.request, {
     tenantId: q.tenantId,
     requestId: q.requestId,
     items: q.items.map((i) => ({ productId: i.productId, quantity: BigInt(i.quantity) })),
+    reservationId: q.reservationId ?? '',
   });
   let reply: Uint8Array;
   try {

@@ -86,8 +86,15 @@ export async function checkout(deps: Deps, ctx: CheckoutCtx, key: string, req: C
   const seen = await withTenant(deps.pool, ctx.tenantId, (tx) => findKey(tx, CHECKOUT_SCOPE, key));
   if (seen) return answerExisting(deps, ctx, key, hash, seen);
 
-  // Price the cart: amounts come from catalog, never from the client.
-  const quote = await requestQuote(deps.bus, { tenantId: ctx.tenantId, requestId: ctx.requestId, items: req.items }, deps.config.CATALOG_QUOTE_TIMEOUT_MS);
+  // Price the cart: amounts come from catalog, never from the client. The quote also holds limited stock for this
+  // payment (reservation = the intent id): catalog keeps it while the payment can still succeed, sells it when it
+  // does, and gives it back when it fails, or after a short while if this checkout never commits its intent.
+  const intentId = randomUUID();
+  const quote = await requestQuote(
+    deps.bus,
+    { tenantId: ctx.tenantId, requestId: ctx.requestId, items: req.items, reservationId: intentId },
+    deps.config.CATALOG_QUOTE_TIMEOUT_MS,
+  );
   if (!quote.ok) {
     if (quote.problem === 'unavailable') throw errors.PAYMENTS_CATALOG_UNAVAILABLE();
     throw errors.PAYMENTS_QUOTE_INVALID('The catalog reply could not be read');
@@ -110,7 +117,6 @@ export async function checkout(deps: Deps, ctx: CheckoutCtx, key: string, req: C
     throw errors.PAYMENTS_AMOUNT_OUT_OF_RANGE(`The total ${priced.totalCents / 100} KES is outside 1 to 250,000 KES`);
   }
 
-  const intentId = randomUUID();
   const orderId = randomUUID();
   const ref = newOrderRef();
   const phoneCiphertext = await deps.keystore.encrypt(ctx.tenantId, req.phone);

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file duka/catalog/v1/quote.proto.
  */
 export const file_duka_catalog_v1_quote: GenFile = /*@__PURE__*/
-  fileDesc("ChtkdWthL2NhdGFsb2cvdjEvcXVvdGUucHJvdG8SD2R1a2EuY2F0YWxvZy52MSJgCgxRdW90ZVJlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSKQoFaXRlbXMYAyADKAsyGi5kdWthLmNhdGFsb2cudjEuUXVvdGVJdGVtIjEKCVF1b3RlSXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgDIpQBCgpRdW90ZVJlcGx5EgoKAm9rGAEgASgIEikKBWxpbmVzGAIgAygLMhouZHVrYS5jYXRhbG9nLnYxLlF1b3RlTGluZRITCgt0b3RhbF9jZW50cxgDIAEoAxIQCghjdXJyZW5jeRgEIAEoCRISCgplcnJvcl9jb2RlGAUgASgJEhQKDGVycm9yX2RldGFpbBgGIAEoCSJzCglRdW90ZUxpbmUSEgoKcHJvZHVjdF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHF1YW50aXR5GAMgASgDEhgKEHVuaXRfcHJpY2VfY2VudHMYBCABKAMSGAoQbGluZV90b3RhbF9jZW50cxgFIAEoA2IGcHJvdG8z");
+  fileDesc("ChtkdWthL2NhdGFsb2cvdjEvcXVvdGUucHJvdG8SD2R1a2EuY2F0YWxvZy52MSJ4CgxRdW90ZVJlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSKQoFaXRlbXMYAyADKAsyGi5kdWthLmNhdGFsb2cudjEuUXVvdGVJdGVtEhYKDnJlc2VydmF0aW9uX2lkGAQgASgJIjEKCVF1b3RlSXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgDIpQBCgpRdW90ZVJlcGx5EgoKAm9rGAEgASgIEikKBWxpbmVzGAIgAygLMhouZHVrYS5jYXRhbG9nLnYxLlF1b3RlTGluZRITCgt0b3RhbF9jZW50cxgDIAEoAxIQCghjdXJyZW5jeRgEIAEoCRISCgplcnJvcl9jb2RlGAUgASgJEhQKDGVycm9yX2RldGFpbBgGIAEoCSJzCglRdW90ZUxpbmUSEgoKcHJvZHVjdF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHF1YW50aXR5GAMgASgDEhgKEHVuaXRfcHJpY2VfY2VudHMYBCABKAMSGAoQbGluZV90b3RhbF9jZW50cxgFIAEoA2IGcHJvdG8z");
 
 /**
  * Request on the NATS RPC subject rpc.catalog.quote (payments -> catalog).
@@ -32,6 +32,14 @@ export type QuoteRequest = Message<"duka.catalog.v1.QuoteRequest"> & {
    * @generated from field: repeated duka.catalog.v1.QuoteItem items = 3;
    */
   items: QuoteItem[];
+
+  /**
+   * When set (payments sends the payment intent id), an accepted quote also holds the stock of limited
+   * products for that payment; asking again with the same id holds nothing more.
+   *
+   * @generated from field: string reservation_id = 4;
+   */
+  reservationId: string;
 };
 
 /**

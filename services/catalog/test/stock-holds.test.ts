@@ -146,3 +146,47 @@ t.test('a reservation id that is not a UUID is refused', async (t) => {
   const reply = await answerQuote({ pool, logger }, encodeMessage(catalogQuote.request, { tenantId: tenant, requestId: 'r', items: [{ productId: id, quantity: 1n }], reservationId: 'nope' }));
   t.match(reply, { ok: false, errorCode: 'INVALID_REQUEST' });
 });
+
+t.test('retries of one payment racing each other hold its stock once, and all are priced', async (t) => {
+  const tenant = randomUUID();
+  const id = await product(tenant, 4);
+  const payment = randomUUID();
+  const answers = await Promise.all(Array.from({ length: 4 }, () => quote(tenant, id, 1, payment)));
+  t.same(answers.map((a) => a.ok), [true, true, true, true]);
+  t.equal(await stockOf(tenant, id), 3);
+});
+
+t.test('holds and releases of multi-product carts in opposite orders do not deadlock', async (t) => {
+  const tenant = randomUUID();
+  const p1 = await product(tenant, 100);
+  const p2 = await product(tenant, 100);
+  const cart = (a: string, b: string, reservationId: string) =>
+    answerQuote({ pool, logger }, encodeMessage(catalogQuote.request, { tenantId: tenant, requestId: 'r', reservationId, items: [{ productId: a, quantity: 1n }, { productId: b, quantity: 1n }] }));
+  const first = Array.from({ length: 10 }, () => randomUUID());
+  await Promise.all(first.map((r, i) => (i % 2 ? cart(p1, p2, r) : cart(p2, p1, r))));
+  const sweeper = startHoldSweeper({ pool, logger, intervalMs: 60_000 });
+  t.teardown(() => sweeper.stop());
+  // Release the first ten (as failed payments) while ten more are held, in both orders at once.
+  const results = await Promise.all([
+    ...first.map((r) => publishPaymentEvent(tenant, 'payments.payment.failed', r).then(() => ({ ok: true }))),
+    ...Array.from({ length: 10 }, (_, i) => cart(i % 2 ? p2 : p1, i % 2 ? p1 : p2, randomUUID())),
+  ]);
+  t.ok(results.every((r) => r.ok), 'every hold answered ok (no deadlock or lock failure)');
+  await eventually(async () => (await stockOf(tenant, p1)) === 90 && (await stockOf(tenant, p2)) === 90);
+  t.pass('ten holds left on each product');
+});
+
+t.test('a success after its hold expired takes the units out of sale again', async (t) => {
+  const tenant = randomUUID();
+  const id = await product(tenant, 2);
+  const late = randomUUID();
+  await quote(tenant, id, 1, late, 1_000);
+  const sweeper = startHoldSweeper({ pool, logger, intervalMs: 60_000 });
+  t.teardown(() => sweeper.stop());
+  await new Promise((r) => setTimeout(r, 1_200));
+  await sweeper.runOnce();
+  t.equal(await stockOf(tenant, id), 2, 'released');
+  await publishPaymentEvent(tenant, 'payments.payment.succeeded', late);
+  await eventually(async () => (await holdState(tenant, late)) === 'sold');
+  t.equal(await stockOf(tenant, id), 1, 'sold after all');
+});

@@ -33,8 +33,12 @@ export async function handleStockEvent(deps: Omit<StockConsumerDeps, 'bus'>, msg
   const changed = await withTenant(deps.pool, tenantId, async (tx) => {
     if (!(await markHandled(tx, 'catalog', STOCK_CONSUMER, msg.msgId))) return 0;
     if (type === 'payments.payment.created') return extendHolds(tx, paymentId, Date.now() + deps.holdTtlMs);
-    if (type === 'payments.payment.succeeded') return sellHolds(tx, paymentId);
-    return releaseHolds(tx, paymentId);
+    if (type === 'payments.payment.failed') return releaseHolds(tx, paymentId);
+    const { sold, oversold } = await sellHolds(tx, paymentId);
+    for (const o of oversold) {
+      deps.logger.error({ tenant: tenantId, payment: paymentId, product: o.productId, quantity: o.quantity, alert: 'stock_oversold' }, 'a payment succeeded after its stock hold expired and the stock was sold again');
+    }
+    return sold;
   });
   if (changed > 0) deps.logger.info({ tenant: tenantId, payment: paymentId, event: type, holds: changed }, 'stock holds updated');
 }

@@ -17,7 +17,12 @@ export function startHoldSweeper(deps: { pool: DatabasePool; logger: Logger; int
   const runOnce = async (): Promise<number> => {
     let released = 0;
     for (const h of await expiredHolds(deps.pool, 200)) {
-      released += await withTenant(deps.pool, h.tenant_id, (tx) => releaseHolds(tx, h.payment_id, { onlyExpired: true }));
+      // One payment's failure (a lock time-out, say) must not stop the others from being released.
+      try {
+        released += await withTenant(deps.pool, h.tenant_id, (tx) => releaseHolds(tx, h.payment_id, { onlyExpired: true }));
+      } catch (err) {
+        deps.logger.warn({ err, tenant: h.tenant_id, payment: h.payment_id }, 'releasing an expired stock hold failed; next sweep retries');
+      }
     }
     if (released > 0) deps.logger.info({ released }, 'expired stock holds released');
     return released;

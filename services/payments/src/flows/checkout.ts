@@ -2,7 +2,7 @@
  * Checkout (DESIGN §7, STYLE 8): price the cart with catalog, persist the Idempotency-Key, order, lines, intent and
  * `payment.created` in one transaction, and only then ask Daraja for the STK push.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { withTenant } from '@duka/db';
 import type { FastifyBaseLogger } from 'fastify';
 import {
@@ -81,6 +81,19 @@ async function answerExisting(deps: Deps, ctx: CheckoutCtx, key: string, hash: s
   throw errors.PAYMENTS_IDEMPOTENCY_IN_FLIGHT('A request with this Idempotency-Key is still being processed; retry shortly');
 }
 
+/**
+ * The payment id of an Idempotency-Key: the same for every retry of one checkout, so a retry racing the original
+ * asks catalog for the same stock hold instead of a second one (HMAC with a platform key: unguessable from the key
+ * alone). Formatted as a UUIDv8 (RFC 9562 custom).
+ */
+async function intentIdFor(deps: Deps, tenantId: string, key: string): Promise<string> {
+  const mac = createHmac('sha256', await deps.keystore.namedKey('payment-id')).update(`${tenantId}:${CHECKOUT_SCOPE}:${key}`).digest();
+  mac[6] = (mac[6]! & 0x0f) | 0x80;
+  mac[8] = (mac[8]! & 0x3f) | 0x80;
+  const hex = mac.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 export async function checkout(deps: Deps, ctx: CheckoutCtx, key: string, req: CheckoutRequest): Promise<HttpAnswer> {
   const hash = requestHash(CHECKOUT_SCOPE, req);
   const seen = await withTenant(deps.pool, ctx.tenantId, (tx) => findKey(tx, CHECKOUT_SCOPE, key));
@@ -89,7 +102,7 @@ export async function checkout(deps: Deps, ctx: CheckoutCtx, key: string, req: C
   // Price the cart: amounts come from catalog, never from the client. The quote also holds limited stock for this
   // payment (reservation = the intent id): catalog keeps it while the payment can still succeed, sells it when it
   // does, and gives it back when it fails, or after a short while if this checkout never commits its intent.
-  const intentId = randomUUID();
+  const intentId = await intentIdFor(deps, ctx.tenantId, key);
   const quote = await requestQuote(
     deps.bus,
     { tenantId: ctx.tenantId, requestId: ctx.requestId, items: req.items, reservationId: intentId },

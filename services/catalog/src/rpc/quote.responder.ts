@@ -45,7 +45,7 @@ export async function answerQuote(deps: Pick<QuoteResponderDeps, 'pool' | 'logge
       const ids = [...new Set(items.map((i) => i.productId))];
       // Holding locks the rows first, so a concurrent checkout (or a retry of this one) waits, then sees the stock
       // that is left and the holds that were made.
-      const products = new Map((await findProducts(tx, req.tenantId, ids, { forUpdate: Boolean(reservation) })).map((p) => [p.id, p]));
+      const products = new Map((await findProducts(tx, req.tenantId, ids, { lockLimited: Boolean(reservation) })).map((p) => [p.id, p]));
       // Asked again for the same payment (a retry): its stock is held already, hold nothing more.
       const held = reservation ? await hasHolds(tx, reservation) : false;
       const hold = Boolean(reservation) && !held;

@@ -47,13 +47,21 @@ export async function findProduct(tx: Tx, tenantId: string, id: string, opts: { 
   return row ? toProduct(row) : null;
 }
 
-/** Loads products by id; `forUpdate` locks them (in id order, so two holders never deadlock) until commit. */
-export async function findProducts(tx: Tx, tenantId: string, ids: readonly string[], opts: { forUpdate?: boolean } = {}): Promise<Product[]> {
+/**
+ * Loads products by id. `lockLimited` first locks those with limited stock (in id order, so two holders never
+ * deadlock) until commit; unlimited ones are not locked, so their checkouts never wait for each other.
+ */
+export async function findProducts(tx: Tx, tenantId: string, ids: readonly string[], opts: { lockLimited?: boolean } = {}): Promise<Product[]> {
   if (ids.length === 0) return [];
-  const lock = opts.forUpdate ? sql.fragment`order by id for update` : sql.fragment``;
+  const idList = sql.array([...ids], 'uuid');
+  if (opts.lockLimited) {
+    await tx.query(sql.unsafe`
+      select id from catalog.products where tenant_id = ${tenantId} and id = any(${idList}) and stock is not null
+      order by id for update`);
+  }
   const rows = await tx.any(sql.type(productRow)`
     select ${columns} from catalog.products
-    where tenant_id = ${tenantId} and id = any(${sql.array([...ids], 'uuid')}) ${lock}`);
+    where tenant_id = ${tenantId} and id = any(${idList})`);
   return rows.map(toProduct);
 }
 

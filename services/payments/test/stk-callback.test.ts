@@ -161,3 +161,26 @@ t.test('a callback with another CheckoutRequestID, tenant or intent changes noth
   t.equal((await h.intent(p.tenantId, p.intentId))?.status, 'processing');
   t.same(await h.outboxTypes(p.tenantId), ['payments.payment.created']);
 });
+
+t.test('a malformed or mismatched envelope goes to the DLQ at once, changing nothing', async (t) => {
+  const p = await processingIntent();
+  const handle = stkCallbackHandler(h.deps);
+  const base = { msgId: randomUUID(), eventType: 'mpesa.stk.callback', requestId: '', deliveryCount: 1, headers: undefined };
+  const envelope = (over: { subjectTenant?: string; rawBody?: Uint8Array } = {}) => ({
+    ...base,
+    subject: mpesaSubject('stk', over.subjectTenant ?? p.tenantId),
+    tenantId: p.tenantId,
+    data: encodeMessage(mpesaCallback.schema, {
+      inboxId: randomUUID(),
+      tenantId: p.tenantId,
+      kind: 'stk',
+      intentId: p.intentId,
+      rawBody: over.rawBody ?? callbackBody({ ...p, file: 'stk-callback-success.json' }),
+    }),
+  });
+  await t.rejects(handle(envelope({ subjectTenant: randomUUID() })), { name: 'PermanentFailure' }, 'subject names another tenant');
+  await t.rejects(handle(envelope({ rawBody: new TextEncoder().encode('{not json') })), { name: 'PermanentFailure' }, 'body is not JSON');
+  await t.rejects(handle(envelope({ rawBody: new TextEncoder().encode('{"Body":{}}') })), { name: 'PermanentFailure' }, 'no stkCallback');
+  await t.rejects(handle({ ...envelope(), data: new Uint8Array([255, 1, 2]) }), { name: 'PermanentFailure' }, 'not a CallbackReceived');
+  t.equal((await h.intent(p.tenantId, p.intentId))?.status, 'processing');
+});

@@ -64,18 +64,6 @@ http_ok() {
   [[ $status =~ ^HTTP/[0-9.]+\ 2[0-9][0-9] ]]
 }
 
-# http_answers URL: true when anything answers HTTP at URL (any status) within 2 seconds.
-http_answers() {
-  local code
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null) || true
-  [[ -n $code && $code != 000 ]]
-}
-
-# secret_get FILE KEY: prints KEY's value from a KEY=value file (no shell evaluation).
-secret_get() {
-  sed -n "s/^$2=//p" "$1" | tail -n 1
-}
-
 # export_env_file FILE: exports every KEY=value line of FILE unless the variable is already set in the environment
 # (so the user's environment overrides generated values). Values are never printed.
 export_env_file() {

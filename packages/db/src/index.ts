@@ -3,7 +3,7 @@
  * Business queries run only inside `withTenant` (DESIGN §4).
  */
 export { sql } from 'slonik';
-export { UniqueIntegrityConstraintViolationError, NotFoundError } from 'slonik';
+export { UniqueIntegrityConstraintViolationError } from 'slonik';
 export { createDbPool, type DatabasePool, type PoolOptions } from './pool.js';
 export { withTenant, isUuid, type Tx } from './tenant.js';
 export { migrate, type MigrateOptions } from './migrate.js';

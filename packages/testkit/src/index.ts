@@ -5,7 +5,7 @@ export { startStack, stopChildren, stackEnvironment, serviceNames, defaultPorts,
  * connection strings on the test database, a private NATS namespace per test file, and gateway-signed headers.
  * Servers are found from the environment, then the local defaults that `scripts/infra` starts (`make test` runs it).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -62,7 +62,6 @@ export async function principalHeaders(
   return { 'x-duka-principal': signed.principal, 'x-duka-principal-sig': signed.signature };
 }
 
-export const newTenantId = (): string => randomUUID();
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 100): Promise<T> {
